@@ -1,0 +1,107 @@
+// Package quant holds the float-domain semantics of training-side quantizers
+// (QKeras, HGQ, QONNX): what each does to a value, parsed from the forms model
+// files store them in, and the exact fixed-point type of its output.
+package quant
+
+// Kind is a quantizer family.
+type Kind uint8
+
+// Quantizer kinds. Add a row to kindNames when adding one.
+const (
+	KindInvalid Kind = iota
+	QuantizedBits
+	QuantizedRelu
+	QuantizedTanh
+	QuantizedSigmoid
+	QuantizedPo2
+	QuantizedReluPo2
+	Binary
+	StochasticBinary
+	Ternary
+	StochasticTernary
+	BinaryTanh // the "binary_tanh" activation string
+	// FixedPoint is an HGQ / hls4ml-proxy fixed-point quantizer with
+	// (possibly per-element) keep_negative, integer and fractional bits.
+	FixedPoint
+	numKinds
+)
+
+var kindNames = [...]string{
+	KindInvalid:       "invalid",
+	QuantizedBits:     "quantized_bits",
+	QuantizedRelu:     "quantized_relu",
+	QuantizedTanh:     "quantized_tanh",
+	QuantizedSigmoid:  "quantized_sigmoid",
+	QuantizedPo2:      "quantized_po2",
+	QuantizedReluPo2:  "quantized_relu_po2",
+	Binary:            "binary",
+	StochasticBinary:  "stochastic_binary",
+	Ternary:           "ternary",
+	StochasticTernary: "stochastic_ternary",
+	BinaryTanh:        "binary_tanh",
+	FixedPoint:        "fixed_point",
+}
+
+// String returns the QKeras spelling of the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "invalid"
+}
+
+// AlphaKind is how a quantizer scales its output.
+type AlphaKind uint8
+
+// Alpha kinds. AlphaNone is QKeras's alpha=None, which QKeras turns into
+// AlphaAutoPo2 for kernel quantizers inside Q layers (the loader records
+// the result of that rewrite, see Spec.AlphaRewritten).
+const (
+	AlphaNone AlphaKind = iota
+	AlphaNumber
+	AlphaAuto
+	AlphaAutoPo2
+)
+
+// Spec is a quantizer with every parameter its framework gives it. Fields a
+// kind does not use stay at their zero value; pointers distinguish "not
+// given" from zero where the framework does.
+type Spec struct {
+	Kind Kind
+	// Bits and Integer are the bit widths of quantized_bits, quantized_relu,
+	// quantized_tanh, quantized_sigmoid, quantized_po2 (Integer unused).
+	Bits    int
+	Integer int
+	// Symmetric: quantized_bits, quantized_tanh, quantized_sigmoid.
+	Symmetric bool
+	// KeepNegative: quantized_bits (default true).
+	KeepNegative bool
+	// Alpha and AlphaValue: quantized_bits, binary, ternary.
+	Alpha      AlphaKind
+	AlphaValue float64
+	// AlphaRewritten records that the file said alpha=None and QKeras's
+	// layer constructor turned it into auto_po2 (with Symmetric=true).
+	AlphaRewritten bool
+	// UseSigmoid, NegativeSlope, ReluUpperBound, IsQuantizedClip:
+	// quantized_relu (and NegativeSlope for quantized_relu_po2).
+	UseSigmoid      bool
+	NegativeSlope   float64
+	ReluUpperBound  *float64
+	IsQuantizedClip bool
+	// MaxValue and QuadraticApproximation: quantized_po2, quantized_relu_po2.
+	MaxValue               *float64
+	QuadraticApproximation bool
+	// Use01: binary. Threshold: ternary.
+	Use01     bool
+	Threshold *float64
+	// UseRealTanh, UseRealSigmoid: quantized_tanh, quantized_sigmoid.
+	UseReal bool
+	// UseStochasticRounding only matters in training; kept for reports.
+	UseStochasticRounding bool
+	// FixedPoint parameters (HGQ): per-element keep_negative, integer and
+	// fractional bits (a single element when homogeneous), and the modes in
+	// ap_fixed spelling ("RND", "SAT", ...).
+	K, I, F  []float64
+	Rounding string
+	Overflow string
+}
