@@ -25,12 +25,14 @@ type Node struct {
 	Shape []int
 	Attrs Attrs
 	// Weights by role: "kernel", "bias", "gamma", "beta", "moving_mean",
-	// "moving_variance", "alpha" (PReLU), "scale", "shift".
+	// "moving_variance", "alpha" (PReLU), "scale" (OpScaleShift).
 	Weights map[string]*Tensor
 	// Quantizers by role: "kernel", "bias", "activation" (the output),
 	// "gamma", "beta", "mean", "variance". Nil when the role is float.
 	Quantizers map[string]*quant.Spec
-	Pos        Pos
+	// HW is filled by the type passes; loaders leave it empty.
+	HW  HW
+	Pos Pos
 }
 
 // Weight returns the weight of the given role, or nil.

@@ -28,8 +28,8 @@ const (
 	// Weights "gamma", "beta", "moving_mean", "moving_variance" (absent
 	// gamma/beta mean 1/0). Passes fold it into OpScaleShift.
 	OpBatchNorm
-	// OpScaleShift is y = x·scale + shift per channel (weights "scale",
-	// "shift"): the hardware form of a BatchNorm or of an alpha scale.
+	// OpScaleShift is y = x·scale + bias per channel (weights "scale",
+	// "bias"): the hardware form of a BatchNorm or of an alpha scale.
 	OpScaleShift
 	// OpActivation is an elementwise activation named by Attrs.Activation.
 	OpActivation

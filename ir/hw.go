@@ -1,0 +1,41 @@
+// This file implements the hardware-side annotations passes attach to nodes.
+
+package ir
+
+import "github.com/nnhls/nnhls/fixed"
+
+// HW holds what the passes decided for a node's hardware: the fixed-point
+// type of every variable (result, accum, weight, bias, table, ...), and the
+// configuration settings that change arithmetic or structure. A graph whose
+// nodes all have a result type is "typed": the emulator and the writer need
+// one.
+type HW struct {
+	Types map[string]fixed.Type
+	// Why records, per variable, where its type came from ("config
+	// LayerName fc1 accum", "quantizer quantized_bits(6,0)", "interval",
+	// "default"), for show and config output.
+	Why map[string]string
+	// TableSize is the entry count of table activations.
+	TableSize int
+	// Implementation is the softmax algorithm: stable, latency, legacy, argmax.
+	Implementation string
+	ReuseFactor    int
+	// Strategy is Latency or Resource.
+	Strategy string
+}
+
+// Type returns the type of variable v and whether it is set.
+func (h *HW) Type(v string) (fixed.Type, bool) {
+	t, ok := h.Types[v]
+	return t, ok
+}
+
+// SetType sets the type of variable v and records why.
+func (h *HW) SetType(v string, t fixed.Type, why string) {
+	if h.Types == nil {
+		h.Types = make(map[string]fixed.Type)
+		h.Why = make(map[string]string)
+	}
+	h.Types[v] = t
+	h.Why[v] = why
+}
