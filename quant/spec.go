@@ -1,6 +1,6 @@
-// Package quant holds the float-domain semantics of training-side quantizers
-// (QKeras, HGQ, QONNX): what each does to a value, parsed from the forms model
-// files store them in, and the exact fixed-point type of its output.
+// This file implements Spec, the parameters of one training-side quantizer,
+// and Kind, the table of quantizer families.
+
 package quant
 
 // Kind is a quantizer family.
@@ -98,10 +98,23 @@ type Spec struct {
 	UseReal bool
 	// UseStochasticRounding only matters in training; kept for reports.
 	UseStochasticRounding bool
+	// Log2Rounding: quantized_po2, quantized_relu_po2 ("rnd" or "floor";
+	// "" means "rnd").
+	Log2Rounding string
+	// NumberOfUnrolls: ternary, stochastic_ternary, the iterations of the
+	// auto-alpha search (0 means QKeras's default, 5).
+	NumberOfUnrolls int
+	// QNoiseFactor: quantized_bits, quantized_relu, quantized_po2,
+	// quantized_relu_po2; the output is x_u + f·(xq − x_u). nil means 1.
+	QNoiseFactor *float64
 	// FixedPoint parameters (HGQ): per-element keep_negative, integer and
 	// fractional bits (a single element when homogeneous), and the modes in
 	// ap_fixed spelling ("RND", "SAT", ...).
 	K, I, F  []float64
 	Rounding string
 	Overflow string
+	// KIFShape is the shape of K, I and F when they broadcast against the
+	// input by numpy's rules (an HGQ proxy's weight shape, e.g. [1, 16]);
+	// nil means flat: one value, or one per trailing element of the input.
+	KIFShape []int
 }
