@@ -65,6 +65,8 @@ func (s *Spec) Apply(x []float64, shape []int) (y []float64, scale []float64, er
 		y = applyBinaryTanh(t)
 	case FixedPoint:
 		y, err = s.applyFixedPoint(t, shape)
+	case QONNXQuant, BipolarQuant, Trunc, QuantizeLinear:
+		y, err = s.applyQONNX(t, shape)
 	default:
 		err = fmt.Errorf("unknown quantizer kind %d", s.Kind)
 	}

@@ -47,6 +47,11 @@ func (s *Spec) Clone() *Spec {
 	if s.KIFShape != nil {
 		c.KIFShape = append([]int(nil), s.KIFShape...)
 	}
+	c.Scale = cloneSlice(s.Scale)
+	c.ZeroPoint = cloneSlice(s.ZeroPoint)
+	if s.ScaleShape != nil {
+		c.ScaleShape = append([]int(nil), s.ScaleShape...)
+	}
 	return &c
 }
 

@@ -23,6 +23,17 @@ const (
 	// FixedPoint is an HGQ / hls4ml-proxy fixed-point quantizer with
 	// (possibly per-element) keep_negative, integer and fractional bits.
 	FixedPoint
+	// QONNXQuant is QONNX's Quant (IntQuant): scale, zero point, bit width,
+	// signed, narrow, rounding mode (qonnx.go).
+	QONNXQuant
+	// BipolarQuant is QONNX's BipolarQuant: ±scale by the sign of x.
+	BipolarQuant
+	// Trunc is QONNX's Trunc (version 1): drops InBits−Bits low bits of
+	// an integer on the scale's grid.
+	Trunc
+	// QuantizeLinear is ONNX QuantizeLinear followed by DequantizeLinear
+	// (the QCDQ form), with an optional Clip on the codes between them.
+	QuantizeLinear
 	numKinds
 )
 
@@ -40,6 +51,10 @@ var kindNames = [...]string{
 	StochasticTernary: "stochastic_ternary",
 	BinaryTanh:        "binary_tanh",
 	FixedPoint:        "fixed_point",
+	QONNXQuant:        "Quant",
+	BipolarQuant:      "BipolarQuant",
+	Trunc:             "Trunc",
+	QuantizeLinear:    "QuantizeLinear",
 }
 
 // String returns the QKeras spelling of the kind.
@@ -117,4 +132,22 @@ type Spec struct {
 	// input by numpy's rules (an HGQ proxy's weight shape, e.g. [1, 16]);
 	// nil means flat: one value, or one per trailing element of the input.
 	KIFShape []int
+
+	// QONNX and QCDQ parameters (QONNXQuant, BipolarQuant, Trunc,
+	// QuantizeLinear). Scale and ZeroPoint hold one value each, or one
+	// per element of ScaleShape, which broadcasts against the input by
+	// numpy's rules (a per-channel scale of a [in, out] kernel has shape
+	// [1, out]). Bits is the bit width (Trunc: out_bitwidth) and InBits
+	// Trunc's in_bitwidth. RoundingMode is QONNX's, upper case: ROUND
+	// (half to even), HALF_UP, HALF_DOWN, FLOOR, CEIL, UP, DOWN.
+	// QuantizeLinear saturates its codes to [QMin, QMax]: the range of
+	// the zero point's integer type, narrowed by a Clip.
+	Scale        []float64
+	ZeroPoint    []float64
+	ScaleShape   []int
+	Signed       bool
+	Narrow       bool
+	RoundingMode string
+	InBits       int
+	QMin, QMax   float64
 }

@@ -25,6 +25,9 @@ func (s *Spec) String() string {
 	if s.Kind <= KindInvalid || s.Kind >= numKinds {
 		return "invalid"
 	}
+	if s.Kind >= QONNXQuant {
+		return s.qonnxString()
+	}
 	def := defaultSpec(s.Kind)
 	npos := positionalInString[s.Kind]
 	var parts []string
