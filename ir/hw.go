@@ -2,7 +2,10 @@
 
 package ir
 
-import "github.com/nnhls/nnhls/fixed"
+import (
+	"github.com/nnhls/nnhls/fixed"
+	"github.com/nnhls/nnhls/quant"
+)
 
 // HW holds what the passes decided for a node's hardware: the fixed-point
 // type of every variable (result, accum, weight, bias, table, ...), and the
@@ -22,6 +25,19 @@ type HW struct {
 	ReuseFactor    int
 	// Strategy is Latency or Resource.
 	Strategy string
+	// Quant holds, by quantizer role ("activation", "kernel", "bias"), the
+	// exact hardware form the passes chose for that quantizer. An OpQuant
+	// with Quant["activation"] computes that form instead of hls4ml's
+	// lowering (a relu or linear activation into the result type); a
+	// kernel or bias role says the weights are already on its grid.
+	Quant map[string]*quant.HWType
+	// Analyzed says the interval analysis (passes.InferTypes) checked the
+	// node: Lo and Hi then bound every value of its output, and Unsafe
+	// lists why a cast of the node may overflow ("accum fixed<16,6> holds
+	// [-32,32) but the sum reaches [-71.2,80.5]"); empty means proven safe.
+	Analyzed bool
+	Lo, Hi   float64
+	Unsafe   []string
 }
 
 // Type returns the type of variable v and whether it is set.

@@ -16,6 +16,12 @@ an HLS C++ project for Vivado/Vitis HLS.`,
 	}
 	root.AddCommand(
 		newFixedCmd(),
+		newPredictCmd(),
+		newTraceCmd(),
+		newShowCmd(),
+		newConfigCmd(),
+		newConvertCmd(),
+		newCsimCmd(),
 	)
 	return root
 }

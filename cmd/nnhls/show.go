@@ -20,14 +20,22 @@ import (
 
 // newShowCmd builds the show command.
 func newShowCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON, showPasses bool
+		cfgPath            string
+		typing             typingFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "show MODEL",
 		Short: "Print a model's layers, shapes, parameters and quantizers",
 		Long: `show reads a model (Keras 2 .h5, .json with <name>_weights.h5, Keras 3 .keras,
 with QKeras and HGQ layers) and prints each layer with its op and source class,
 input and output shapes (channels-last, without the batch axis), parameter count,
-multiplications per inference and quantizers in canonical form, then the totals.`,
+multiplications per inference and quantizers in canonical form, then the totals.
+The Types column holds each layer's types after nnhls's passes (as predict and
+convert use them, from --config and --calibrate), and Verdict says whether they
+are proven not to overflow or why they may ("nnhls config" prints the same with
+the origin of every type).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g, err := keras.Load(args[0])
@@ -35,6 +43,10 @@ multiplications per inference and quantizers in canonical form, then the totals.
 				return err
 			}
 			s := summarize(g)
+			if showPasses {
+				return writePasses(cmd.OutOrStdout(), g, typing)
+			}
+			addTypes(s, args[0], cfgPath, typing)
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -44,6 +56,9 @@ multiplications per inference and quantizers in canonical form, then the totals.
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	cmd.Flags().BoolVar(&showPasses, "passes", false, "print the passes nnhls runs on the model, in order, instead of the table")
+	cmd.Flags().StringVarP(&cfgPath, "config", "c", "", "hls4ml-style configuration the Types column starts from")
+	typing.register(cmd.Flags())
 	return cmd
 }
 
@@ -56,6 +71,9 @@ type summary struct {
 	Layers      []layerSummary `json:"layers"`
 	TotalParams int            `json:"total_params"`
 	TotalMults  int64          `json:"total_mults"`
+	// TypeNote says why the Types column is empty, or how many layers may
+	// overflow.
+	TypeNote string `json:"type_note,omitempty"`
 }
 
 // A layerSummary is one node of the graph.
@@ -70,6 +88,10 @@ type layerSummary struct {
 	Params      int         `json:"params"`
 	Mults       int64       `json:"mults"`
 	Quantizers  []roleQuant `json:"quantizers"`
+	// Types and Verdict are the layer's types after nnhls's passes and
+	// its safety verdict (show_types.go).
+	Types   map[string]string `json:"types,omitempty"`
+	Verdict string            `json:"verdict,omitempty"`
 }
 
 // A roleQuant is one quantizer of a layer in canonical form.
@@ -147,7 +169,7 @@ func (s *summary) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "Model %s from %s\n", name, s.File)
 	fmt.Fprintf(w, "Inputs: %s   Outputs: %s\n\n", strings.Join(s.Inputs, ", "), strings.Join(s.Outputs, ", "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Layer\tOp (class)\tInput shape\tOutput shape\tParams\tMults\tQuantizers")
+	fmt.Fprintln(tw, "Layer\tOp (class)\tInput shape\tOutput shape\tParams\tMults\tQuantizers\tTypes\tVerdict")
 	for _, l := range s.Layers {
 		var ins []string
 		for _, sh := range l.InputShapes {
@@ -161,12 +183,15 @@ func (s *summary) writeTable(w io.Writer) error {
 		for _, q := range l.Quantizers {
 			qs = append(qs, q.Role+"="+shortQuant(q))
 		}
-		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s\t%d\t%d\t%s\n", l.Name, l.Op, l.Class, in, shapeText(l.OutputShape), l.Params, l.Mults, strings.Join(qs, " "))
+		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", l.Name, l.Op, l.Class, in, shapeText(l.OutputShape), l.Params, l.Mults, strings.Join(qs, " "), typesText(l.Types), verdictText(l.Verdict))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nTotal parameters: %d\nMultiplications per inference: %d (Dense, Conv, DepthwiseConv)\n", s.TotalParams, s.TotalMults)
+	if s.TypeNote != "" {
+		fmt.Fprintf(w, "Types: %s\n", s.TypeNote)
+	}
 	return nil
 }
 
