@@ -294,6 +294,14 @@ func (ge *gen) topStream(c *strings.Builder) {
 		ps = append(ps, fmt.Sprintf("hls::stream<layer%d_pack_t>& out", l.Index))
 		fmt.Fprintf(c, "// layer %d: %q (%s)\nstatic void layer%d(%s) {\n", l.Index, n.Name, n.Op, l.Index, strings.Join(ps, ", "))
 		c.WriteString("  NNHLS_PRAGMA(HLS INLINE off)\n")
+		if l.streamCall != nil {
+			var ss []string
+			for s := range n.Inputs {
+				ss = append(ss, fmt.Sprintf("s%d", s))
+			}
+			fmt.Fprintf(c, "  %s\n}\n\n", l.streamCall(ss, "out"))
+			continue
+		}
 		var ins []string
 		for s, in := range n.Inputs {
 			ch, p := packing(g.Nodes[in].Shape)

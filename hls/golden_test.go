@@ -56,7 +56,7 @@ func generateCase(t *testing.T, cfgText string) *Project {
 		t.Fatal(err)
 	}
 	g := tinyGraph()
-	if err := passes.AssignTypes(g, c); err != nil {
+	if err := passes.AssignTypesHLS4ML(g, c); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Generate(g, c, Options{

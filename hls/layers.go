@@ -41,6 +41,38 @@ type layer struct {
 	// call returns the C++ statement(s) computing the layer from the
 	// named input arrays into the named output array.
 	call func(in []string, out string) string
+	// streamCall, when set, is the io_stream form reading and writing the
+	// named streams itself (the line-buffer window layers); otherwise the
+	// stream wrapper buffers the tensor around call.
+	streamCall func(in []string, out string) string
+}
+
+// lineBuffer returns, for a window layer's tap table, the pixel after
+// which each output position can be computed (its last input pixel, never
+// decreasing from one position to the next, so that outputs leave in
+// order) and the ring size that holds every window until then.
+func lineBuffer(taps []int32, nPos, nTaps int) (ready []int32, ring int) {
+	ready = make([]int32, nPos)
+	last := int32(0)
+	ring = 1
+	for p := range nPos {
+		lo, hi := int32(-1), int32(-1)
+		for _, pix := range taps[p*nTaps : (p+1)*nTaps] {
+			if pix < 0 {
+				continue
+			}
+			if lo < 0 || pix < lo {
+				lo = pix
+			}
+			hi = max(hi, pix)
+		}
+		last = max(last, hi)
+		ready[p] = last
+		if lo >= 0 {
+			ring = max(ring, int(last-lo)+1)
+		}
+	}
+	return ready, ring
 }
 
 // tensorType is the typedef name of node i's output.
@@ -171,11 +203,18 @@ func (w *layerWriter) write() error {
 		w.constB("count_pad", ex.CountPad)
 		w.constU("accum_width", acc.Width())
 		w.constB("accum_signed", acc.Signed())
+		readyV, ring := lineBuffer(ex.Taps, ex.NPos, ex.NTaps)
+		w.constU("n_ring", ring)
+		w.constU("reuse_factor", 1)
 		w.finishConfig()
 		taps := w.addIndex("taps", "input pixel of each tap at each output position (-1: padding)", ex.Taps)
 		counts := w.addIndex("counts", "taps inside the input at each output position", ex.Counts)
+		ready := w.addIndex("ready", "input pixel after which each output position is computed (line buffer)", readyV)
 		w.l.call = func(in []string, out string) string {
 			return fmt.Sprintf("nnhls::pool<%s, %s, %s>(%s, %s, %s, %s);", inT(0), res, w.cfg, in[0], out, taps, counts)
+		}
+		w.l.streamCall = func(in []string, out string) string {
+			return fmt.Sprintf("nnhls::pool_stream<%s, %s, %s>(%s, %s, %s, %s, %s);", inT(0), res, w.cfg, in[0], out, taps, counts, ready)
 		}
 	case ops.HLSScaleShift:
 		st, bt := w.b.Types[ops.VarScale], w.b.Types[ops.VarBias]
@@ -298,10 +337,16 @@ func (w *layerWriter) writeMAC() error {
 			w.constU("mult", ex.Mult)
 			fn = "depthwise_conv"
 		}
+		readyV, ring := lineBuffer(ex.Taps, ex.NPos, ex.NTaps)
+		w.constU("n_ring", ring)
 		w.finishConfig()
 		taps := w.addIndex("taps", "input pixel of each tap at each output position (-1: padding)", ex.Taps)
+		ready := w.addIndex("ready", "input pixel after which each output position is computed (line buffer)", readyV)
 		w.l.call = func(in []string, out string) string {
 			return fmt.Sprintf("nnhls::%s<%s, %s, %s>(%s, %s, %s, %s, %s);", fn, inT, res, w.cfg, in[0], out, wn, bn, taps)
+		}
+		w.l.streamCall = func(in []string, out string) string {
+			return fmt.Sprintf("nnhls::%s_stream<%s, %s, %s>(%s, %s, %s, %s, %s, %s);", fn, inT, res, w.cfg, in[0], out, wn, bn, taps, ready)
 		}
 	}
 	return nil
@@ -402,9 +447,24 @@ func (w *layerWriter) writeSoftmax() error {
 		s.ExpTable, s.InvTable, s.Accum, s.InvInp, s.InpNorm = fixed.Int(1, false), fixed.Int(1, false), fixed.Int(1, false), fixed.Int(1, false), fixed.Int(1, false)
 		ex.ExpBits, ex.InvBits, ex.AddrType = 1, 1, fixed.Int(1, false)
 	}
+	if s.Impl == ops.SoftmaxLegacy {
+		// Both tables are in table_t; the other types are unused.
+		s.ExpTable, s.InvTable = s.Table, s.Table
+		s.Accum, s.InvInp, s.InpNorm = fixed.Int(1, false), fixed.Int(1, false), fixed.Int(1, false)
+		ex.ExpBits, ex.InvBits, ex.AddrType = 1, 1, fixed.Int(1, false)
+	}
 	if !s.InpNorm.Valid() {
 		s.InpNorm = s.In
 	}
+	w.inConsts()
+	w.constB("table_signed", s.ExpTable.Signed())
+	for k, name := range []string{"lx_mul", "lx_den", "lx_off"} {
+		w.constI(name, ex.LegacyIx[k])
+	}
+	for k, name := range []string{"li_mul", "li_den", "li_off"} {
+		w.constI(name, ex.LegacyInvIx[k])
+	}
+	w.constI("table_one", ex.TableOne)
 	w.addType("accum", s.Accum, false)
 	w.addType("exp_table", s.ExpTable, false)
 	w.addType("inv_table", s.InvTable, false)

@@ -162,7 +162,7 @@ var opCases = []opCase{
 	}},
 	activationCase("binary_tanh"),
 	activationCase("ternary_tanh"),
-	{name: "softmax", reps: 6, build: func(r *rand.Rand) ([][]int, *ir.Node) {
+	{name: "softmax", reps: 10, build: func(r *rand.Rand) ([][]int, *ir.Node) {
 		n := &ir.Node{Op: ir.OpSoftmax, Shape: []int{2, 5}, Attrs: ir.Attrs{Axis: r.IntN(2)}}
 		return [][]int{{2, 5}}, n
 	}},
@@ -256,7 +256,7 @@ func typeNode(r *rand.Rand, n *ir.Node, inTypes []fixed.Type, inShapes [][]int) 
 	}
 	n.HW = ir.HW{TableSize: 1 << (6 + r.IntN(5)), ReuseFactor: 1, Strategy: "Latency", Quant: n.HW.Quant}
 	if n.Op == ir.OpSoftmax {
-		n.HW.Implementation = []string{"stable", "latency", "argmax"}[r.IntN(3)]
+		n.HW.Implementation = []string{"stable", "latency", "argmax", "legacy"}[r.IntN(4)]
 	}
 	n.HW.SetType(ops.VarResult, randType(r, 2, 18, -2, 2), "test")
 	for _, v := range def.Vars(n) {
@@ -293,10 +293,10 @@ func pickDivisor(r *rand.Rand, n int) int {
 
 // opGraph builds the graph of every case's branches and the names of the
 // branches, output by output.
-func opGraph(r *rand.Rand) (*ir.Graph, []string) {
+func opGraph(r *rand.Rand, cases []opCase) (*ir.Graph, []string) {
 	g := &ir.Graph{Name: "ops", Source: "ops"}
 	var names []string
-	for _, c := range opCases {
+	for _, c := range cases {
 		for rep := 0; rep < c.reps; rep++ {
 			for try := 0; ; try++ {
 				if try == 100 {
@@ -370,10 +370,39 @@ func TestOpsGoVersusCPP(t *testing.T) {
 		t.Skip("g++ is not installed: the C++ kernels cannot be compiled")
 	}
 	r := rand.New(rand.NewPCG(2026, 6))
-	g, names := opGraph(r)
+	g, names := opGraph(r, opCases)
 	t.Logf("%d cases: %s", len(names), strings.Join(names, " "))
-	const n = 300
-	got, wantRows, outSizes := runBoth(t, r, g, config.Default(), n)
+	compareOps(t, r, g, names, config.Default(), 300)
+}
+
+// TestWindowOpsStream runs the window ops (convolutions and pooling) in
+// io_stream, where they take their line-buffer form, against the emulator.
+func TestWindowOpsStream(t *testing.T) {
+	if _, err := exec.LookPath("g++"); err != nil {
+		t.Skip("g++ is not installed: the C++ kernels cannot be compiled")
+	}
+	var cases []opCase
+	for _, c := range opCases {
+		switch c.name {
+		case "conv1d", "conv2d", "depthwise2d", "pool", "global_pool":
+			c.reps *= 2
+			cases = append(cases, c)
+		}
+	}
+	r := rand.New(rand.NewPCG(2026, 7))
+	g, names := opGraph(r, cases)
+	c, err := config.Parse("stream.yml", []byte("IOType: io_stream\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareOps(t, r, g, names, c, 100)
+}
+
+// compareOps runs n samples of the op graph g through both and reports
+// the first mismatch of every branch.
+func compareOps(t *testing.T, r *rand.Rand, g *ir.Graph, names []string, c *config.Config, n int) {
+	t.Helper()
+	got, wantRows, outSizes := runBoth(t, r, g, c, n)
 	for s := range n {
 		off := 0
 		for k, name := range names {

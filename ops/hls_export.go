@@ -109,6 +109,10 @@ type HLSLayer struct {
 	InvBits   int
 	AddrType  fixed.Type // the exp table's address type
 	ArgmaxOne int64      // argmax: the result's raw 1
+	// Legacy: the exp and inverse table indices as {mul, den, offset}
+	// (index = int32(trunc(raw·mul/den)) + offset, clamped), and table_t's 1.
+	LegacyIx, LegacyInvIx [3]int64
+	TableOne              int64
 
 	// Gather: for every output element, the input (Src, -1 for a zero)
 	// and its element index.
@@ -301,7 +305,12 @@ func exportSoftmax(k *softmaxKernel) (*HLSLayer, error) {
 	case SoftmaxLatency:
 		l.AddrType = k.s.In
 	case SoftmaxLegacy:
-		return nil, fmt.Errorf("softmax implementation legacy has no C++ kernel in nnhls's layer library yet")
+		if !k.legacyIx.fast || !k.legacyInvIx.fast {
+			return nil, fmt.Errorf("legacy softmax: the table index of %v or %v needs the wide path, which the C++ library does not have", k.s.In, k.s.Table)
+		}
+		l.LegacyIx = [3]int64{k.legacyIx.mul, k.legacyIx.den, k.legacyIx.offset}
+		l.LegacyInvIx = [3]int64{k.legacyInvIx.mul, k.legacyInvIx.den, k.legacyInvIx.offset}
+		l.TableOne = k.tableOne
 	}
 	if k.exp != nil {
 		l.ExpTable, l.InvTable = k.exp.Raw, k.inv.Raw

@@ -139,10 +139,12 @@ type Def struct {
 	// Vars lists the typed variables besides the result that the node's
 	// kernel needs (accum, weight, bias, table, ...).
 	Vars func(n *ir.Node) []string
-	// Default, when set, gives the op's own type for a variable that the
-	// configuration does not name explicitly (config.Precision.Explicit):
-	// hls4ml keeps softmax's tables at fixed<18,8,RND,SAT> under a Model
-	// default of fixed<16,6>. ok is false for variables without one.
+	// Default, when set, gives the op's own (hls4ml's) type for a variable
+	// that the configuration does not name explicitly
+	// (config.Precision.Explicit): hls4ml keeps softmax's tables at
+	// fixed<18,8,RND,SAT> under a Model default of fixed<16,6>.
+	// passes.AssignTypesHLS4ML uses it. ok is false for variables without
+	// one.
 	Default func(n *ir.Node, variable string) (t fixed.Type, ok bool)
 	// Kernel builds the fixed-point kernel.
 	Kernel func(b *Build) (Kernel, error)

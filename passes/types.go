@@ -38,13 +38,28 @@ func AssignTypes(g *ir.Graph, c *config.Config) error {
 // AssignTypesWith types every node of g: for the result and each variable
 // the node's op declares (ops.Def.Vars), the type is the configuration's
 // answer for the node's name and hls4ml class (ops.Def.Class) with hls4ml's
-// precedence (config.Config.Precision); an op's own default
-// (ops.Def.Default, e.g. softmax tables) wins unless the configuration
-// names that very variable; "auto" goes to auto. It also copies ReuseFactor,
-// Strategy, TableSize and Implementation into n.HW and records in
-// n.HW.Why where each type came from. Afterwards every node has a result
+// precedence (config.Config.Precision); "auto" goes to auto. It also copies
+// ReuseFactor, Strategy, TableSize and Implementation into n.HW and records
+// in n.HW.Why where each type came from. Afterwards every node has a result
 // type. Problems are collected for all nodes and returned together.
+//
+// Variables the configuration does not name get the Model default, also
+// softmax's tables: choosing better ones is precision inference's job.
 func AssignTypesWith(g *ir.Graph, c *config.Config, auto AutoPolicy) error {
+	return assignTypes(g, c, auto, false)
+}
+
+// AssignTypesHLS4ML is AssignTypes with hls4ml's own defaults: an op's
+// default for a variable (ops.Def.Default: softmax's exp_table, inv_table
+// and inv_inp fixed<18,8,RND,SAT>, activation tables fixed<18,8>) wins
+// unless the configuration names that very variable (a Model-wide
+// Precision does not replace them in hls4ml either). With it, an hls4ml
+// configuration gives exactly the types hls4ml gives.
+func AssignTypesHLS4ML(g *ir.Graph, c *config.Config) error {
+	return assignTypes(g, c, ModelDefaultAuto, true)
+}
+
+func assignTypes(g *ir.Graph, c *config.Config, auto AutoPolicy, opDefaults bool) error {
 	if c == nil {
 		c = config.Default()
 	}
@@ -65,7 +80,7 @@ func AssignTypesWith(g *ir.Graph, c *config.Config, auto AutoPolicy) error {
 		vars := append([]string{ops.VarResult}, def.Vars(n)...)
 		for _, v := range vars {
 			p := c.Precision(n.Name, class, v)
-			if def.Default != nil && !p.Explicit() {
+			if opDefaults && def.Default != nil && !p.Explicit() {
 				if t, ok := def.Default(n, v); ok {
 					n.HW.SetType(v, t, "op default")
 					continue

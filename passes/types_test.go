@@ -126,3 +126,34 @@ func TestAssignTypesUnsupported(t *testing.T) {
 		t.Errorf("error %v does not name both layers", err)
 	}
 }
+
+// TestAssignTypesOpDefaults: with hls4ml's defaults, a softmax keeps
+// hls4ml's own table types under a Model precision (exp_table, inv_table,
+// inv_inp fixed<18,8,RND,SAT>) unless a variable is named; plain
+// AssignTypes gives the model default.
+func TestAssignTypesOpDefaults(t *testing.T) {
+	g := &ir.Graph{}
+	x := g.Add(&ir.Node{Name: "x", Op: ir.OpInput, Shape: []int{4}})
+	s := g.Add(&ir.Node{Name: "sm", Op: ir.OpSoftmax, Inputs: []int{x}, Shape: []int{4}})
+	g.Inputs, g.Outputs = []int{x}, []int{s}
+	c, err := config.Parse("c.yml", []byte("Model:\n  Precision: fixed<16,6>\nLayerName:\n  sm:\n    Precision:\n      inv_table: fixed<12,4>\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := AssignTypesHLS4ML(g, c); err != nil {
+		t.Fatal(err)
+	}
+	hw := g.Nodes[s].HW
+	for v, want := range map[string]string{"exp_table": "fixed<18,8,RND,SAT>", "inv_inp": "fixed<18,8,RND,SAT>",
+		"inv_table": "fixed<12,4>", "accum": "fixed<16,6>", "result": "fixed<16,6>"} {
+		if got := hw.Types[v]; got != fixed.MustParse(want) {
+			t.Errorf("hls4ml defaults: %s = %v (%s), want %s", v, got, hw.Why[v], want)
+		}
+	}
+	if err := AssignTypes(g, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Nodes[s].HW.Types["exp_table"]; got != fixed.MustParse("fixed<16,6>") {
+		t.Errorf("AssignTypes: exp_table = %v, want fixed<16,6>", got)
+	}
+}

@@ -229,8 +229,8 @@ func TestFloatMatchesKeras(t *testing.T) {
 // TestPredictWithHLS4MLConfig gives the configuration hls4ml itself was
 // given (only Model.Precision: fixed<16,6>) instead of the resolved one, so
 // every type comes from the precedence rules and the ops' own defaults
-// (hls4ml keeps softmax's tables at fixed<18,8,RND,SAT> under a Model
-// default). QKeras and binary models are left out: hls4ml takes their
+// (AssignTypesHLS4ML: hls4ml keeps softmax's tables at fixed<18,8,RND,SAT>
+// under a Model default). QKeras and binary models are left out: hls4ml takes their
 // weight and accumulator types from the quantizers (a binary Dense sums in
 // int<8>), which AssignTypes does not do.
 func TestPredictWithHLS4MLConfig(t *testing.T) {
@@ -241,7 +241,7 @@ func TestPredictWithHLS4MLConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := passes.AssignTypes(g, c); err != nil {
+			if err := passes.AssignTypesHLS4ML(g, c); err != nil {
 				t.Fatal(err)
 			}
 			p, err := Compile(g, Options{})

@@ -19,6 +19,7 @@ import (
 	"github.com/nnhls/nnhls/config"
 	"github.com/nnhls/nnhls/ir"
 	"github.com/nnhls/nnhls/load/keras"
+	"github.com/nnhls/nnhls/load/onnx"
 	"github.com/nnhls/nnhls/npy"
 	"github.com/nnhls/nnhls/ops"
 	"github.com/nnhls/nnhls/passes"
@@ -110,7 +111,7 @@ func compileModelWith(modelPath, configPath string, float bool, typing typingFla
 func loadModel(path string) (*ir.Graph, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".onnx":
-		return nil, fmt.Errorf("%s: ONNX models are not supported by the emulator yet", path)
+		return onnx.Load(path)
 	}
 	return keras.Load(path)
 }

@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/nnhls/nnhls/ir"
-	"github.com/nnhls/nnhls/load/keras"
 	"github.com/nnhls/nnhls/quant"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +37,7 @@ are proven not to overflow or why they may ("nnhls config" prints the same with
 the origin of every type).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			g, err := keras.Load(args[0])
+			g, err := loadModel(args[0])
 			if err != nil {
 				return err
 			}

@@ -12,7 +12,18 @@
 
 namespace nnhls {
 
-enum softmax_impl { softmax_stable = 0, softmax_latency = 1, softmax_argmax = 3 };
+enum softmax_impl { softmax_stable = 0, softmax_latency = 1, softmax_legacy = 2, softmax_argmax = 3 };
+
+// trunc_index is legacy softmax's table index of raw x: int32(trunc(x *
+// mul / den)) + off in 32-bit arithmetic, clamped to [0, n - 1].
+inline unsigned trunc_index(long long x, long long mul, long long den, long long off, unsigned n) {
+  if (den == 0) return 0;
+  const long long q = x * mul / den;
+  const int i = (int)((unsigned)(int)q + (unsigned)off);
+  if (i < 0) return 0;
+  if (i > (int)n - 1) return n - 1;
+  return (unsigned)i;
+}
 
 template <class data_T, class res_T, class CONFIG_T>
 void softmax_slice(const data_T x[CONFIG_T::n_slice], res_T y[CONFIG_T::n_slice],
@@ -26,6 +37,27 @@ void softmax_slice(const data_T x[CONFIG_T::n_slice], res_T y[CONFIG_T::n_slice]
     }
     for (unsigned j = 0; j < CONFIG_T::n_slice; j++) {
       y[j] = j == best ? res_T(CONFIG_T::one()) : res_T(0);
+    }
+    return;
+  }
+  if (CONFIG_T::impl == softmax_legacy) {
+    // For each i, the sum over j of exp(x_j - x_i) from the exp table (1
+    // for j = i) in table_t, inverted by the second table.
+    typedef typename CONFIG_T::exp_table_t table_t;
+      for (unsigned i = 0; i < CONFIG_T::n_slice; i++) {
+      const long long xi = raw_of<CONFIG_T::in_width, CONFIG_T::in_signed>(x[i]);
+      table_t s = 0;
+        for (unsigned j = 0; j < CONFIG_T::n_slice; j++) {
+        long long v = CONFIG_T::table_one;
+        if (j != i) {
+          const long long d = raw_of<CONFIG_T::in_width, CONFIG_T::in_signed>(x[j]) - xi;
+          v = exp_table[trunc_index(d, CONFIG_T::lx_mul, CONFIG_T::lx_den, CONFIG_T::lx_off, CONFIG_T::exp_table_size)];
+        }
+        s += from_raw<table_t, CONFIG_T::exp_width>(v);
+      }
+      const long long sr = raw_of<CONFIG_T::exp_width, CONFIG_T::table_signed>(s);
+      y[i] = res_T(from_raw<table_t, CONFIG_T::exp_width>(
+          inv_table[trunc_index(sr, CONFIG_T::li_mul, CONFIG_T::li_den, CONFIG_T::li_off, CONFIG_T::inv_table_size)]));
     }
     return;
   }

@@ -69,6 +69,16 @@ struct config3 {
   static const unsigned n_slice = 3;
   static const unsigned n_inner = 1;
   static const unsigned impl = 0;
+  static const unsigned in_width = 16;
+  static const bool in_signed = true;
+  static const bool table_signed = true;
+  static const long long lx_mul = 0LL;
+  static const long long lx_den = 0LL;
+  static const long long lx_off = 0LL;
+  static const long long li_mul = 0LL;
+  static const long long li_den = 0LL;
+  static const long long li_off = 0LL;
+  static const long long table_one = 0LL;
   typedef layer3_accum_t accum_t;
   typedef layer3_exp_table_t exp_table_t;
   typedef layer3_inv_table_t inv_table_t;
