@@ -44,7 +44,11 @@ is an earlier nnhls project or empty.`,
 					apTypes = x + "/include"
 				}
 			}
-			return convert(args[0], cfgPath, out, inputs, apTypes, typing)
+			if err := convert(args[0], cfgPath, out, inputs, apTypes, typing); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "nnhls: wrote HLS project %s; check it with \"make -C %s run\" or \"nnhls csim %s -i X.npy -o Y.npy\"\n", out, out, out)
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "project directory to write")

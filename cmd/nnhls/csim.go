@@ -30,7 +30,11 @@ C++ itself should answer. Its outputs equal nnhls predict's bit for bit.
 One output is written as .npy, several as .npz keyed by output layer.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return csim(args[0], inputs, output, cxx)
+			if err := csim(args[0], inputs, output, cxx); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "nnhls: wrote %s: the g++-compiled firmware of %s on %s\n", output, args[0], strings.Join(inputs, ", "))
+			return nil
 		},
 	}
 	cmd.Flags().StringArrayVarP(&inputs, "input", "i", nil, "input array: .npy or hls4ml .dat text; repeat for several inputs")
