@@ -6,6 +6,7 @@ package npy
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/nnhls/nnhls/internal/float16"
 	"math"
 	"strconv"
 )
@@ -97,7 +98,7 @@ func (d dtype) decode(src []byte, dst []float64) error {
 	switch {
 	case d.kind == 'f' && n == 2:
 		for i := range dst {
-			dst[i] = halfToFloat64(d.order.Uint16(src[i*n:]))
+			dst[i] = float16.ToFloat64(d.order.Uint16(src[i*n:]))
 		}
 	case d.kind == 'f' && n == 4:
 		for i := range dst {
@@ -161,26 +162,4 @@ func (d dtype) decode(src []byte, dst []float64) error {
 		panic("npy: unreachable dtype " + d.descr)
 	}
 	return nil
-}
-
-// halfToFloat64 widens an IEEE 754 binary16 value. Every half value,
-// subnormals included, is exactly a float64.
-func halfToFloat64(h uint16) float64 {
-	sign := 1.0
-	if h&0x8000 != 0 {
-		sign = -1
-	}
-	exp := int(h>>10) & 0x1f
-	frac := float64(h & 0x3ff)
-	switch exp {
-	case 0: // zero or subnormal: frac × 2^-24
-		return sign * math.Ldexp(frac, -24)
-	case 0x1f:
-		if frac != 0 {
-			return math.NaN()
-		}
-		return sign * math.Inf(1)
-	}
-	// normal: (1024 + frac) × 2^(exp-15-10)
-	return sign * math.Ldexp(1024+frac, exp-25)
 }

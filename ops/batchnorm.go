@@ -39,9 +39,10 @@ func scaleShiftDef() *Def {
 	}
 }
 
-// scaleBias returns the float64 per-channel scale and bias of a BatchNorm or
-// ScaleShift node with c channels.
-func scaleBias(n *ir.Node, c int) (scale, bias []float64, err error) {
+// ScaleBias returns the float64 per-channel scale and bias of a BatchNorm
+// (γ/√(var+ε) and β − scale·mean, as hls4ml computes them) or a ScaleShift
+// node ("scale", "bias"; absent means 1 and 0) with c channels.
+func ScaleBias(n *ir.Node, c int) (scale, bias []float64, err error) {
 	get := func(role string, def float64) ([]float64, error) {
 		t := n.Weight(role)
 		if t == nil {
@@ -118,7 +119,7 @@ func buildScaleShift(b *Build) (Kernel, error) {
 	if err != nil {
 		return nil, err
 	}
-	scale, bias, err := scaleBias(b.Node, c)
+	scale, bias, err := ScaleBias(b.Node, c)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func buildScaleShiftFloat(n *ir.Node, inShapes [][]int) (FloatKernel, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, b, err := scaleBias(n, c)
+	s, b, err := ScaleBias(n, c)
 	if err != nil {
 		return nil, err
 	}

@@ -202,7 +202,7 @@ func ExportHLS(b *Build) (*HLSLayer, error) {
 		l.Taps, l.Counts, l.NTaps = k.g.plan.dense()
 		return l, nil
 	case *scaleShiftKernel:
-		scale, bias, err := scaleBias(n, k.c)
+		scale, bias, err := ScaleBias(n, k.c)
 		if err != nil {
 			return nil, err
 		}

@@ -214,7 +214,7 @@ func (x *nodeCtx) scaleShift() (span, error) {
 	if n.Attrs.Activation != "" {
 		return x.result(span{-1, 1}, 0, 0, "of the thresholds"), nil
 	}
-	scale, bias, err := scaleShiftValues(n)
+	scale, bias, err := ops.ScaleBias(n, n.Shape[len(n.Shape)-1])
 	if err != nil {
 		return span{}, err
 	}
@@ -247,52 +247,6 @@ func (x *nodeCtx) heldValues(data []float64, v, role string) ([]float64, error) 
 	out, err := x.weights(role, v)
 	n.Weights, n.Quantizers = saved, savedQ
 	return out, err
-}
-
-// scaleShiftValues returns the per-channel scale and bias of a BatchNorm
-// (γ/√(var+ε), β − scale·mean, as hls4ml computes them in float64) or a
-// ScaleShift ("scale", "bias"; absent means 1 and 0).
-func scaleShiftValues(n *ir.Node) (scale, bias []float64, err error) {
-	c := n.Shape[len(n.Shape)-1]
-	get := func(role string, def float64) ([]float64, error) {
-		t := n.Weight(role)
-		if t == nil {
-			if math.IsNaN(def) {
-				return nil, fmt.Errorf("missing weight %q", role)
-			}
-			out := make([]float64, c)
-			for i := range out {
-				out[i] = def
-			}
-			return out, nil
-		}
-		if t.Len() != c {
-			return nil, fmt.Errorf("weight %q has %d values for %d channels", role, t.Len(), c)
-		}
-		return t.Data, nil
-	}
-	if n.Op == ir.OpScaleShift {
-		if scale, err = get("scale", 1); err != nil {
-			return nil, nil, err
-		}
-		bias, err = get("bias", 0)
-		return scale, bias, err
-	}
-	var vals [4][]float64
-	for k, r := range []struct {
-		role string
-		def  float64
-	}{{"gamma", 1}, {"beta", 0}, {"moving_mean", math.NaN()}, {"moving_variance", math.NaN()}} {
-		if vals[k], err = get(r.role, r.def); err != nil {
-			return nil, nil, err
-		}
-	}
-	scale, bias = make([]float64, c), make([]float64, c)
-	for i := range c {
-		scale[i] = vals[0][i] / math.Sqrt(vals[3][i]+n.Attrs.Epsilon)
-		bias[i] = vals[1][i] - scale[i]*vals[2][i]
-	}
-	return scale, bias, nil
 }
 
 // activation is the rule of the elementwise activations: relu and its

@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/nnhls/nnhls/internal/float16"
 	"math"
 )
 
@@ -206,7 +207,7 @@ func decodeNumbers(class int, size uint32, bits uint32, data []byte, n uint64) (
 		b := data[uint64(i)*sz : uint64(i+1)*sz]
 		switch {
 		case class == classFloat && size == 2:
-			out[i] = halfToFloat(order.Uint16(b))
+			out[i] = float16.ToFloat64(order.Uint16(b))
 		case class == classFloat && size == 4:
 			out[i] = float64(math.Float32frombits(order.Uint32(b)))
 		case class == classFloat && size == 8:
@@ -238,24 +239,4 @@ func decodeNumbers(class int, size uint32, bits uint32, data []byte, n uint64) (
 		}
 	}
 	return out, nil
-}
-
-// halfToFloat widens an IEEE 754 binary16 value exactly.
-func halfToFloat(h uint16) float64 {
-	sign := 1.0
-	if h&0x8000 != 0 {
-		sign = -1
-	}
-	exp := int(h>>10) & 0x1f
-	frac := float64(h & 0x3ff)
-	switch exp {
-	case 0:
-		return sign * math.Ldexp(frac, -24)
-	case 0x1f:
-		if frac == 0 {
-			return math.Inf(int(sign))
-		}
-		return math.NaN()
-	}
-	return sign * math.Ldexp(1024+frac, exp-25)
 }

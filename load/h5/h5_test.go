@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"github.com/nnhls/nnhls/internal/float16"
 	"math"
 	"os"
 	"path/filepath"
@@ -204,11 +205,11 @@ func TestHalfToFloat(t *testing.T) {
 		0x3c00: 1, 0xc000: -2, 0x0001: math.Ldexp(1, -24), 0x7bff: 65504,
 		0x3555: 0.333251953125, 0x0000: 0, 0x0400: math.Ldexp(1, -14),
 	} {
-		if got := halfToFloat(h); got != want {
-			t.Errorf("halfToFloat(%#04x) = %v, want %v", h, got, want)
+		if got := float16.ToFloat64(h); got != want {
+			t.Errorf("float16.ToFloat64(%#04x) = %v, want %v", h, got, want)
 		}
 	}
-	if !math.IsInf(halfToFloat(0xfc00), -1) || !math.IsNaN(halfToFloat(0x7e00)) {
+	if !math.IsInf(float16.ToFloat64(0xfc00), -1) || !math.IsNaN(float16.ToFloat64(0x7e00)) {
 		t.Error("infinities and NaN")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/nnhls/nnhls/internal/float16"
 	"math"
 )
 
@@ -122,7 +123,7 @@ func (t *tensor) values() (*constant, error) {
 	case dtUint32, dtUint64:
 		have, get = len(t.uint64s), func(i int) float64 { return float64(t.uint64s[i]) }
 	case dtFloat16:
-		have, get = len(t.int32s), func(i int) float64 { return half(uint16(t.int32s[i])) }
+		have, get = len(t.int32s), func(i int) float64 { return float16.ToFloat64(uint16(t.int32s[i])) }
 	case dtBfloat:
 		have, get = len(t.int32s), func(i int) float64 { return float64(math.Float32frombits(uint32(uint16(t.int32s[i])) << 16)) }
 	case dtInt8:
@@ -170,31 +171,11 @@ func rawValue(dt int64, b []byte) float64 {
 	case dtUint64:
 		return float64(binary.LittleEndian.Uint64(b))
 	case dtFloat16:
-		return half(binary.LittleEndian.Uint16(b))
+		return float16.ToFloat64(binary.LittleEndian.Uint16(b))
 	case dtBfloat:
 		return float64(math.Float32frombits(uint32(binary.LittleEndian.Uint16(b)) << 16))
 	}
 	return math.NaN()
-}
-
-// half widens an IEEE binary16 value exactly.
-func half(h uint16) float64 {
-	sign := 1.0
-	if h&0x8000 != 0 {
-		sign = -1
-	}
-	exp := int(h>>10) & 0x1f
-	frac := float64(h & 0x3ff)
-	switch exp {
-	case 0:
-		return sign * math.Ldexp(frac, -24)
-	case 0x1f:
-		if frac != 0 {
-			return math.NaN()
-		}
-		return math.Inf(int(sign))
-	}
-	return sign * math.Ldexp(1024+frac, exp-25)
 }
 
 // strides returns row-major strides of a shape.
