@@ -111,3 +111,12 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// NamesLayer reports whether the LayerName section has an entry for layer
+// (case-insensitively, as hls4ml matches names), whatever the entry sets.
+// Passes that reproduce hls4ml's graph rewrites use it to tell which layers
+// a configuration was written for.
+func (c *Config) NamesLayer(layer string) bool {
+	_, ok := c.names[strings.ToLower(layer)]
+	return ok
+}

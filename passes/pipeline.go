@@ -24,6 +24,7 @@ type PipelineOptions struct {
 //
 //	fuse-bn-tanh           a BatchNorm followed by a binary or ternary tanh becomes one threshold node
 //	assign-types           every variable from the configuration
+//	hls4ml-bn-fuse         (float models) BatchNorms fused as hls4ml fuses them, for a configuration of hls4ml's fused graph
 //	fold-qkeras-batchnorm  QConv2DBatchnorm and friends folded as QKeras folds them
 //	quantizer-types        weights and activations as their quantizer's exact form
 //	alpha-scales           alpha scales applied after the accumulation
@@ -37,6 +38,7 @@ func Pipeline(g *ir.Graph, opt PipelineOptions) []Pass {
 	} else {
 		ps = append(ps,
 			Pass{"assign-types", AssignTypes},
+			Pass{"hls4ml-bn-fuse", FuseBatchNormHLS4ML},
 			Pass{"fold-qkeras-batchnorm", FoldQKerasBatchNorm},
 			Pass{"quantizer-types", QuantizerTypes(opt.Exact.Approximate)},
 			Pass{"alpha-scales", AlphaScales},
