@@ -147,6 +147,9 @@ func (x *nodeCtx) weights(role, v string) ([]float64, error) {
 	return out, nil
 }
 
+// maxWeightFrac caps the fractional bits refWidthType gives weights.
+const maxWeightFrac = 32
+
 // valuesSpan is the interval of the values of data.
 func valuesSpan(data []float64) span {
 	v := span{math.Inf(1), math.Inf(-1)}
@@ -163,6 +166,10 @@ func valuesSpan(data []float64) span {
 // value of data (signed unless none is negative). Weights printed with F
 // decimals and floored onto the 2^-F grid stay inside it: a value at most
 // the type's maximum prints within 10^-F/2 of itself, less than a step.
+// The fraction is capped at maxWeightFrac bits: a tensor of values all
+// below 2^-(maxWeightFrac-w) (a BatchNorm bias of 1e-24 from an exporter)
+// would otherwise ask for ~100 fractional bits, which no accumulator holds;
+// such values are zero at any precision the rest of the layer keeps.
 func refWidthType(data []float64, w int) fixed.Type {
 	v := valuesSpan(data)
 	signed := v.lo < 0
@@ -174,6 +181,7 @@ func refWidthType(data []float64, w int) fixed.Type {
 		}
 		i = j
 	}
+	i = max(i, w-maxWeightFrac)
 	t, err := fixed.New(w, i, signed, fixed.Trn, fixed.Wrap, 0)
 	if err != nil {
 		return fitSpan(v, w-i)

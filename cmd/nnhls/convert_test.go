@@ -1,5 +1,5 @@
 // This file tests "nnhls convert" and "nnhls csim" end to end: every Keras
-// model of testdata/keras that the emulator runs is converted under
+// and ONNX model of testdata that the emulator runs is converted under
 // io_parallel and io_stream, Latency and Resource, compiled with g++, run
 // on inputs, and its outputs must equal "nnhls predict" bit for bit.
 
@@ -46,6 +46,30 @@ var e2eModels = []struct{ model, inputs string }{
 	{"qkeras/po2_dense/model.h5", ""},
 	{"qkeras/qconv2dbn_alpha_none/model.h5", ""},
 	{"garnet_1layer.json", ""},
+	// ONNX models, named relative to testdata/keras.
+	{"../onnx/torch_mlp/model.onnx", "onnx/torch_mlp/inputs.npy"},
+	{"../onnx/torch_cnn_bn/model.onnx", "onnx/torch_cnn_bn/inputs.npy"},
+	{"../onnx/torch_conv1d/model.onnx", "onnx/torch_conv1d/inputs.npy"},
+	{"../onnx/example-models/conv1d_small_keras.onnx", ""},
+	{"../onnx/example-models/conv2d_small_keras.onnx", ""},
+	{"../onnx/example-models/conv2d_small_mp_keras.onnx", ""},
+	{"../onnx/example-models/dense_big_keras.onnx", ""},
+	{"../onnx/example-models/three_layer_bn_keras.onnx", ""},
+	{"../onnx/example-models/three_layer_bn_pytorch.onnx", ""},
+	{"../onnx/example-models/three_layer_keras.onnx", ""},
+	{"../onnx/example-models/three_layer_pytorch.onnx", ""},
+	{"../onnx/example-models/two_layer_keras.onnx", ""},
+	{"../onnx/example-models/two_layer_pytorch.onnx", ""},
+	{"../onnx/example-models/bnn_model_fc_1layer.onnx", ""},
+	{"../onnx/example-models/branched_model_ch_last.onnx", ""},
+	{"../onnx/example-models/separable_conv_model_ch_last.onnx", ""},
+	{"../onnx/example-models/tiny_unet_ch_last.onnx", ""},
+	{"../onnx/qonnx_mlp_po2/model.onnx", "onnx/qonnx_mlp_po2/inputs.npy"},
+	{"../onnx/qonnx_rounding_modes/model.onnx", "onnx/qonnx_rounding_modes/inputs.npy"},
+	{"../onnx/qonnx_conv_bipolar/model.onnx", "onnx/qonnx_conv_bipolar/inputs.npy"},
+	{"../onnx/qonnx_trunc_avgpool/model.onnx", "onnx/qonnx_trunc_avgpool/inputs.npy"},
+	{"../onnx/qonnx_mlp_perchannel/model.onnx", "onnx/qonnx_mlp_perchannel/inputs.npy"},
+	{"../onnx/qcdq_mlp/model.onnx", "onnx/qcdq_mlp/inputs.npy"},
 }
 
 // e2eConfigs are the project variants. Every model runs the first two;
@@ -111,7 +135,7 @@ func TestConvertCsimEqualsPredict(t *testing.T) {
 				continue
 			}
 			cfgText := v.yaml
-			t.Run(strings.ReplaceAll(m.model, "/", "_")+"/"+v.name, func(t *testing.T) {
+			t.Run(strings.ReplaceAll(strings.TrimPrefix(m.model, "../"), "/", "_")+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
 				dir := t.TempDir()
 				model := testdataPath(filepath.Join("keras", m.model))
