@@ -196,6 +196,9 @@ func (h *HWType) setOut(s *Spec) error {
 	if !h.Type.Valid() {
 		return errors.New("no valid type")
 	}
+	if h.Out.Valid() {
+		return nil // set by the form (hwtype_qonnx.go)
+	}
 	out := h.Type.WithModes(fixed.Trn, fixed.Wrap, 0)
 	if h.Kind == HWCast {
 		switch {
@@ -271,6 +274,8 @@ func (s *Spec) hwType() (HWType, error) {
 		return s.hwTernary()
 	case FixedPoint:
 		return s.hwFixedPoint()
+	case QONNXQuant, BipolarQuant, Trunc, QuantizeLinear:
+		return s.hwQONNX() // hwtype_qonnx.go
 	}
 	return HWType{}, fmt.Errorf("unknown quantizer kind %d", s.Kind)
 }

@@ -49,17 +49,19 @@ var onnxQONNXModels = []struct {
 	{"qcdq_mlp", false},
 }
 
-// missingQONNXForm is the error quant gives for a QONNX or QCDQ
-// quantizer, whose hardware form it does not implement yet.
-const missingQONNXForm = "unknown quantizer kind"
+// noExactForm is the error the quantizer-types pass gives for a quantizer
+// whose hardware form is not exact (quant.HWType.Exact false): QONNX's
+// CEIL and UP rounding modes, Trunc rounding twice, non-power-of-two
+// scales.
+const noExactForm = "has no exact hardware form"
 
-// skipMissingQONNXForm skips the test when err is quant's refusal of a
-// QONNX or QCDQ quantizer's hardware form.
-func skipMissingQONNXForm(t *testing.T, err error) {
+// skipNoExactForm skips the test when err is nnhls's refusal of a
+// quantizer without an exact hardware form, with its first reason.
+func skipNoExactForm(t *testing.T, err error, why string) {
 	t.Helper()
-	if err != nil && strings.Contains(err.Error(), missingQONNXForm) {
+	if err != nil && strings.Contains(err.Error(), noExactForm) {
 		line, _, _ := strings.Cut(err.Error(), "\n")
-		t.Skipf("quant.Spec.hwType (quant/hwtype.go) has no case for QONNXQuant, BipolarQuant, Trunc or QuantizeLinear, so HWTypeFor and HWTypeForWeights fail and no QONNX/QCDQ model can be typed: %s", line)
+		t.Skipf("%s: %s", why, line)
 	}
 }
 
@@ -187,12 +189,14 @@ func TestOnnxQONNXDefault(t *testing.T) {
 			t.Parallel()
 			model, x := onnxPath(filepath.Join(m.name, "model.onnx")), onnxPath(filepath.Join(m.name, "inputs.npy"))
 			got, msg, err := onnxPredict(t, model, x)
-			skipMissingQONNXForm(t, err)
-			if err != nil && !m.po2 && strings.Contains(err.Error(), "has no exact hardware form") {
+			if !m.po2 {
 				// nnhls claims no exactness here; the issue asks for an
 				// exact form, so say so without failing.
-				t.Skipf("nnhls refuses a non-power-of-two scale as inexact (issue 7 asks for it exactly): %v", err)
+				skipNoExactForm(t, err, "nnhls refuses a non-power-of-two scale as inexact (issue 7 asks for it exactly)")
 			}
+			// A po2 model with a quantizer no single ap_fixed cast
+			// reproduces (CEIL, UP, Trunc rounding twice) is refused.
+			skipNoExactForm(t, err, "nnhls refuses a quantizer without an exact hardware form")
 			if err != nil {
 				t.Fatalf("predict: %v\n%s", err, msg)
 			}
@@ -229,7 +233,7 @@ func TestOnnxConvertCsimEqualsPredict(t *testing.T) {
 			firstSamples(t, onnxPath(filepath.Join(name, "inputs.npy")), e2eSamples, x)
 			proj := filepath.Join(dir, "prj")
 			if msg, err := runCmd(t, "convert", model, "-o", proj, "-i", x); err != nil {
-				skipMissingQONNXForm(t, err)
+				skipNoExactForm(t, err, "nnhls refuses a quantizer without an exact hardware form")
 				t.Fatalf("convert: %v\n%s", err, msg)
 			}
 			csimOut := filepath.Join(dir, "csim.npy")
