@@ -38,6 +38,8 @@ type HW struct {
 	Analyzed bool
 	Lo, Hi   float64
 	Unsafe   []string
+	// open holds the variables whose type is still a placeholder (SetOpen).
+	open map[string]bool
 }
 
 // Type returns the type of variable v and whether it is set.
@@ -46,7 +48,8 @@ func (h *HW) Type(v string) (fixed.Type, bool) {
 	return t, ok
 }
 
-// SetType sets the type of variable v and records why.
+// SetType sets the type of variable v and records why. The type is then
+// settled: it is no longer open (see SetOpen).
 func (h *HW) SetType(v string, t fixed.Type, why string) {
 	if h.Types == nil {
 		h.Types = make(map[string]fixed.Type)
@@ -54,4 +57,19 @@ func (h *HW) SetType(v string, t fixed.Type, why string) {
 	}
 	h.Types[v] = t
 	h.Why[v] = why
+	delete(h.open, v)
 }
+
+// SetOpen sets a placeholder type for variable v, one the configuration
+// left open ("auto", or nothing written): precision inference may replace
+// it as long as no other pass settles it with SetType first.
+func (h *HW) SetOpen(v string, t fixed.Type, why string) {
+	h.SetType(v, t, why)
+	if h.open == nil {
+		h.open = make(map[string]bool)
+	}
+	h.open[v] = true
+}
+
+// IsOpen reports whether variable v holds a placeholder set by SetOpen.
+func (h *HW) IsOpen(v string) bool { return h.open[v] }

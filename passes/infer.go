@@ -172,14 +172,10 @@ func (x *nodeCtx) inferable(v string) bool {
 	if !p.Auto && p.Source.Level != config.LevelBuiltin {
 		return false
 	}
-	why, ok := x.n.HW.Why[v]
-	if !ok {
+	if _, ok := x.n.HW.Types[v]; !ok {
 		return true // a variable AssignTypes does not know (inp_norm)
 	}
-	if p.Auto {
-		return strings.HasPrefix(why, "auto")
-	}
-	return why == config.Source{Level: config.LevelBuiltin}.String()
+	return x.n.HW.IsOpen(v)
 }
 
 // set gives variable v the type t with reason why, capping it by the

@@ -92,7 +92,11 @@ func assignTypes(g *ir.Graph, c *config.Config, auto AutoPolicy, opDefaults bool
 					errs.Add(n.Pos, fmt.Errorf("layer %q: %s: %w", n.Name, v, err))
 					continue
 				}
-				n.HW.SetType(v, t, why)
+				n.HW.SetOpen(v, t, why)
+				continue
+			}
+			if p.Source.Level == config.LevelBuiltin {
+				n.HW.SetOpen(v, p.Type, p.Source.String())
 				continue
 			}
 			n.HW.SetType(v, p.Type, p.Source.String())
