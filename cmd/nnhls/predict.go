@@ -67,11 +67,15 @@ array per output layer. --float runs the trained network in float64 instead
 			if err != nil {
 				return err
 			}
-			res, err := runWithProgress(cmd.ErrOrStderr(), p, x, n, sim.RunOptions{Workers: f.workers})
+			res, err := runWithProgress(cmd.ErrOrStderr(), p, x, n, sim.RunOptions{Workers: f.workers, Tally: !float})
 			if err != nil {
 				return err
 			}
-			return writePredictions(p, res, f.output)
+			if err := writePredictions(p, res, f.output); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "nnhls: wrote %s: %d samples%s\n", f.output, n, overflowSummary(p, res))
+			return nil
 		},
 	}
 	f.register(cmd)
@@ -228,4 +232,34 @@ func drawBar(w io.Writer, done, total int) {
 	}
 	fill := int(frac * width)
 	fmt.Fprintf(w, "\r[%s%s] %3.0f%% %d/%d samples", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), 100*frac, done, total)
+}
+
+// overflowSummary says which layers saturated or wrapped a result or an
+// accumulator during the run, so that predict never hides an overflow; the
+// per-layer table is trace's job.
+func overflowSummary(p *sim.Program, res *sim.Result) string {
+	if res.Tallies == nil {
+		return ""
+	}
+	var sat, wrap int64
+	var layers []string
+	for i, t := range res.Tallies {
+		var s, w int64
+		for _, slot := range []ops.Slot{ops.SlotResult, ops.SlotAccum} {
+			s += t[slot].Saturated
+			w += t[slot].Wrapped
+		}
+		if s+w > 0 {
+			layers = append(layers, p.Graph().Nodes[i].Name)
+		}
+		sat += s
+		wrap += w
+	}
+	if len(layers) == 0 {
+		return "; no result or accumulator saturated or wrapped"
+	}
+	if len(layers) > 5 {
+		layers = append(layers[:5], "...")
+	}
+	return fmt.Sprintf("; %d values saturated and %d wrapped in %s (\"nnhls trace\" shows by how much)", sat, wrap, strings.Join(layers, ", "))
 }
