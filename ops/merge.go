@@ -106,18 +106,7 @@ func (k *mergeKernel) Run(in [][]int64, out []int64, _ []int64, t *Tally) {
 		v := in[0][i] << k.up[0]
 		for j := 1; j < len(in); j++ {
 			w := in[j][i] << k.up[j]
-			switch k.kind {
-			case ir.MergeAdd, ir.MergeAvg:
-				v += w
-			case ir.MergeSub:
-				v -= w
-			case ir.MergeMul:
-				v *= w
-			case ir.MergeMax:
-				v = max(v, w)
-			case ir.MergeMin:
-				v = min(v, w)
-			}
+			v = combine(k.kind, v, w)
 		}
 		r, fl := k.res.Apply(v)
 		out[i] = r
@@ -131,6 +120,24 @@ func (k *mergeKernel) Run(in [][]int64, out []int64, _ []int64, t *Tally) {
 	if t != nil {
 		t[SlotResult].Casts += int64(k.n)
 	}
+}
+
+// combine applies one merge step; the raw and the float kernels share it.
+// MergeAvg adds here; each kernel halves the sum once, after the last input.
+func combine[T int64 | float64](kind ir.MergeKind, v, w T) T {
+	switch kind {
+	case ir.MergeAdd, ir.MergeAvg:
+		return v + w
+	case ir.MergeSub:
+		return v - w
+	case ir.MergeMul:
+		return v * w
+	case ir.MergeMax:
+		return max(v, w)
+	case ir.MergeMin:
+		return min(v, w)
+	}
+	return v
 }
 
 // mergeFloat is the float64 forward pass.
@@ -151,18 +158,7 @@ func (f *mergeFloat) Run(in [][]float64, out []float64) {
 		v := in[0][i]
 		for j := 1; j < len(in); j++ {
 			w := in[j][i]
-			switch f.kind {
-			case ir.MergeAdd, ir.MergeAvg:
-				v += w
-			case ir.MergeSub:
-				v -= w
-			case ir.MergeMul:
-				v *= w
-			case ir.MergeMax:
-				v = max(v, w)
-			case ir.MergeMin:
-				v = min(v, w)
-			}
+			v = combine(f.kind, v, w)
 		}
 		if f.kind == ir.MergeAvg {
 			v *= 0.5

@@ -6,21 +6,10 @@ package quant
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
-
-func eqFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // TestQONNXRoundingTable is the README's table: 2.5 −2.5 1.6 −1.6 1.1 −1.1
 // per mode, through a Quant with scale 1, zero point 0 and a range wide
@@ -43,7 +32,7 @@ func TestQONNXRoundingTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !eqFloats(y, want) {
+		if !slices.Equal(y, want) {
 			t.Errorf("%s: got %v, want %v", mode, y, want)
 		}
 	}
@@ -71,7 +60,7 @@ func TestQONNXQuantClipAndZeroPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []float64{-0.5, 3, -0.75}; !eqFloats(y, want) {
+	if want := []float64{-0.5, 3, -0.75}; !slices.Equal(y, want) {
 		t.Errorf("got %v, want %v", y, want)
 	}
 }
@@ -84,19 +73,19 @@ func TestQONNXPerChannel(t *testing.T) {
 	// 0.6 -> 1·1, 1.2 -> 1·0.5, 2.4 -> 2·0.25; −1.3, −2.6 -> −3·0.5, −5.2 -> −5·0.25.
 	want := []float64{1, 0.5, 0.5, -1, -1.5, -1.25}
 	y, _, err := s.Apply(x, []int{2, 3})
-	if err != nil || !eqFloats(y, want) {
+	if err != nil || !slices.Equal(y, want) {
 		t.Errorf("got %v, %v; want %v", y, err, want)
 	}
 	// Scale shape [2, 1]: one scale per row.
 	s.Scale, s.ScaleShape = []float64{1, 0.25}, []int{2, 1}
 	want = []float64{1, 1, 1, -1.25, -1.25, -1.25}
-	if y, _, err = s.Apply(x, []int{2, 3}); err != nil || !eqFloats(y, want) {
+	if y, _, err = s.Apply(x, []int{2, 3}); err != nil || !slices.Equal(y, want) {
 		t.Errorf("rows: got %v, %v; want %v", y, err, want)
 	}
 	// A 1-D (C,) scale against a (C,) bias.
 	s.Scale, s.ScaleShape = []float64{1, 0.5, 0.25}, []int{3}
 	want = []float64{1, 0.5, 0.5}
-	if y, _, err = s.Apply(x[:3], []int{3}); err != nil || !eqFloats(y, want) {
+	if y, _, err = s.Apply(x[:3], []int{3}); err != nil || !slices.Equal(y, want) {
 		t.Errorf("1-D: got %v, %v; want %v", y, err, want)
 	}
 	// A scale shape that does not broadcast is an error.
@@ -112,7 +101,7 @@ func TestQONNXBipolar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []float64{0.5, 0.5, -0.5, 0.5}; !eqFloats(y, want) {
+	if want := []float64{0.5, 0.5, -0.5, 0.5}; !slices.Equal(y, want) {
 		t.Errorf("got %v, want %v", y, want)
 	}
 }
@@ -128,7 +117,7 @@ func TestQONNXTrunc(t *testing.T) {
 	} {
 		s := &Spec{Kind: Trunc, Bits: 6, InBits: 8, RoundingMode: mode, Scale: []float64{0.125}, ZeroPoint: []float64{0}}
 		y, _, err := s.Apply(x, nil)
-		if err != nil || !eqFloats(y, want) {
+		if err != nil || !slices.Equal(y, want) {
 			t.Errorf("%s: got %v, %v; want %v", mode, y, err, want)
 		}
 	}
@@ -142,7 +131,7 @@ func TestQuantizeLinear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []float64{0, 0.5, 63.5, -0.25}; !eqFloats(y, want) {
+	if want := []float64{0, 0.5, 63.5, -0.25}; !slices.Equal(y, want) {
 		t.Errorf("got %v, want %v", y, want)
 	}
 }

@@ -5,6 +5,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,10 +30,10 @@ func (p *Program) Batch(xs []*npy.Array) ([][]float64, int, error) {
 		size := ir.NumElements(in.Shape)
 		var k int
 		switch {
-		case len(a.Shape) == len(in.Shape)+1 && equalInts(a.Shape[1:], in.Shape),
+		case len(a.Shape) == len(in.Shape)+1 && slices.Equal(a.Shape[1:], in.Shape),
 			len(a.Shape) == 2 && a.Shape[1] == size:
 			k = a.Shape[0]
-		case equalInts(a.Shape, in.Shape):
+		case slices.Equal(a.Shape, in.Shape):
 			k = 1
 		default:
 			return nil, 0, fmt.Errorf("input %q: the array has shape %s, the model takes %s (or %s flattened)",
@@ -63,18 +64,6 @@ func (p *Program) Arrays(r *Result, nodes []int) []*npy.Array {
 		out[i] = &npy.Array{Shape: append([]int{r.N}, p.nodes[nd].shape...), Data: r.Nodes[nd], DType: "<f8"}
 	}
 	return out
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // shapeText renders a shape as numpy does, with -1 shown as N:

@@ -18,12 +18,9 @@ import (
 	"github.com/nnhls/nnhls/passes"
 )
 
-// refModels are the models of testdata/hls4ml-ref, with the reason a
-// granularity is not reproduced yet ("" when it is).
+// refModels are the models of testdata/hls4ml-ref.
 var refModels = []struct {
 	name       string
-	skipModel  string
-	skipName   string
 	hasSoftmax bool
 }{
 	{name: "KERAS_3layer", hasSoftmax: true},
@@ -92,9 +89,6 @@ func TestPredictMatchesHLS4ML(t *testing.T) {
 	for _, m := range refModels {
 		for _, gran := range []string{"model", "name"} {
 			t.Run(m.name+"/"+gran, func(t *testing.T) {
-				if skip := map[string]string{"model": m.skipModel, "name": m.skipName}[gran]; skip != "" {
-					t.Skip(skip)
-				}
 				g := loadRef(t, m.name, gran)
 				p, err := Compile(g, Options{})
 				if err != nil {
@@ -135,9 +129,6 @@ func TestPredictMatchesHLS4ML(t *testing.T) {
 func TestTraceMatchesHLS4ML(t *testing.T) {
 	for _, m := range refModels {
 		t.Run(m.name, func(t *testing.T) {
-			if m.skipName != "" {
-				t.Skip(m.skipName)
-			}
 			g := loadRef(t, m.name, "name")
 			p, err := Compile(g, Options{})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,7 +172,7 @@ func TestConvertCsimEqualsPredict(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !equalInts(got.Shape, want.Shape) {
+				if !slices.Equal(got.Shape, want.Shape) {
 					t.Fatalf("csim shape %v, predict %v", got.Shape, want.Shape)
 				}
 				for i := range want.Data {
@@ -208,16 +209,4 @@ func firstSamples(t *testing.T, src string, n int, dst string) {
 	if err := npy.WriteFile(dst, b); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

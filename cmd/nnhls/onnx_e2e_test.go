@@ -8,6 +8,7 @@ package main
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,7 +148,7 @@ func TestOnnxPredictTop1(t *testing.T) {
 			} else if want, msg, err = onnxPredict(t, model, x, "--float"); err != nil {
 				t.Fatalf("predict --float: %v\n%s", err, msg)
 			}
-			if !equalInts(got.Shape, want.Shape) {
+			if !slices.Equal(got.Shape, want.Shape) {
 				t.Fatalf("predict shape %v, reference %v", got.Shape, want.Shape)
 			}
 			g, w := top1(got), top1(want)
@@ -204,7 +205,7 @@ func TestOnnxQONNXDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !equalInts(got.Shape, want.Shape) {
+			if !slices.Equal(got.Shape, want.Shape) {
 				t.Fatalf("predict shape %v, reference %v", got.Shape, want.Shape)
 			}
 			exact, first, maxRel := compareExact(got, want)
@@ -248,7 +249,7 @@ func TestOnnxConvertCsimEqualsPredict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !equalInts(got.Shape, want.Shape) {
+			if !slices.Equal(got.Shape, want.Shape) {
 				t.Fatalf("csim shape %v, predict %v", got.Shape, want.Shape)
 			}
 			for i := range want.Data {

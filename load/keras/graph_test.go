@@ -4,6 +4,7 @@ package keras
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/nnhls/nnhls/ir"
@@ -129,7 +130,7 @@ func TestFunctionalGraph(t *testing.T) {
 			continue
 		}
 		n := g.Nodes[i]
-		if n.Op != w.op || !equalShape(n.Shape, w.shape) || n.NumParams() != w.params {
+		if n.Op != w.op || !slices.Equal(n.Shape, w.shape) || n.NumParams() != w.params {
 			t.Errorf("%s: %v %v %d, want %v %v %d", name, n.Op, n.Shape, n.NumParams(), w.op, w.shape, w.params)
 		}
 		total += w.params
@@ -164,13 +165,13 @@ func TestFunctionalGraph(t *testing.T) {
 		t.Errorf("outputs %v", g.Outputs)
 	}
 	a := g.Nodes[idx("sep_depthwise")].Attrs
-	if a.DepthMultiplier != 2 || a.Padding != ir.PadValid || !equalShape(a.Kernel, []int{3, 3}) {
+	if a.DepthMultiplier != 2 || a.Padding != ir.PadValid || !slices.Equal(a.Kernel, []int{3, 3}) {
 		t.Errorf("sep_depthwise attrs %+v", a)
 	}
 	if a := g.Nodes[idx("crop")].Attrs; a.Pads[0] != [2]int{1, 1} || a.Pads[1] != [2]int{2, 0} {
 		t.Errorf("crop pads %v", a.Pads)
 	}
-	if a := g.Nodes[idx("pm")].Attrs; !equalShape(a.Perm, []int{1, 0}) {
+	if a := g.Nodes[idx("pm")].Attrs; !slices.Equal(a.Perm, []int{1, 0}) {
 		t.Errorf("perm %v", a.Perm)
 	}
 	if a := g.Nodes[idx("relu")].Attrs; a.MaxValue == nil || *a.MaxValue != 6 {
@@ -179,7 +180,7 @@ func TestFunctionalGraph(t *testing.T) {
 	if a := g.Nodes[idx("lr")].Attrs; a.Activation != "leaky_relu" || a.Alpha != 0.1 {
 		t.Errorf("leaky %+v", a)
 	}
-	if a := g.Nodes[idx("ap")].Attrs; a.Pool != ir.PoolAvg || !equalShape(a.Strides, []int{3, 3}) {
+	if a := g.Nodes[idx("ap")].Attrs; a.Pool != ir.PoolAvg || !slices.Equal(a.Strides, []int{3, 3}) {
 		t.Errorf("ap %+v", a)
 	}
 	if err := g.Validate(); err != nil {

@@ -6,6 +6,7 @@ package keras
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nnhls/nnhls/ir"
 	"github.com/nnhls/nnhls/quant"
@@ -64,7 +65,7 @@ func fixedPointQuantizer(c *lctx) (int, error) {
 		if err != nil {
 			return -1, err
 		}
-		if qshape != nil && !equalShape(s.t.Shape, qshape) {
+		if qshape != nil && !slices.Equal(s.t.Shape, qshape) {
 			return -1, fmt.Errorf("weight %q: %s %s has shape %v, the layer config says %v", role, c.ws.file(), s.path, s.t.Shape, qshape)
 		}
 		if vals[i], err = broadcast(s.t, shape); err != nil {

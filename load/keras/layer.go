@@ -6,6 +6,7 @@ package keras
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,7 +92,7 @@ func (c *lctx) weight(role string, want ...int) (*ir.Tensor, error) {
 		return nil, fmt.Errorf("weight %q missing from %s (the layer stores %s)", role, c.ws.file(), c.storedRoles())
 	}
 	c.used[role] = true
-	if !equalShape(s.t.Shape, want) {
+	if !slices.Equal(s.t.Shape, want) {
 		return nil, fmt.Errorf("weight %q: %s %s has shape %v, the layer config implies %v", role, c.ws.file(), s.path, s.t.Shape, want)
 	}
 	return s.t, nil
@@ -139,19 +140,6 @@ func (c *lctx) storedRoles() string {
 	}
 	sort.Strings(rs)
 	return strings.Join(rs, ", ")
-}
-
-// equalShape compares shapes.
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // checkUnused loads a layer's weights if its handler did not (a layer

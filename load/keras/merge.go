@@ -5,6 +5,7 @@ package keras
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nnhls/nnhls/ir"
 )
@@ -26,7 +27,7 @@ func merge(c *lctx) (int, error) {
 	}
 	shape := c.inShape(0)
 	for i := 1; i < len(c.in); i++ {
-		if s := c.inShape(i); !equalShape(s, shape) {
+		if s := c.inShape(i); !slices.Equal(s, shape) {
 			return -1, fmt.Errorf("input shapes %v and %v differ (broadcasting is not supported)", shape, s)
 		}
 	}
@@ -65,7 +66,7 @@ func dot(c *lctx) (int, error) {
 		return -1, fmt.Errorf("needs two inputs, has %d", len(c.in))
 	}
 	a, b := c.inShape(0), c.inShape(1)
-	if len(a) != 1 || !equalShape(a, b) {
+	if len(a) != 1 || !slices.Equal(a, b) {
 		return -1, fmt.Errorf("supports two 1-D inputs of equal length, have %v and %v", a, b)
 	}
 	if norm, err := c.cfg().bool("normalize", false); err != nil {

@@ -9,6 +9,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -126,18 +127,6 @@ func irShape(shape, perm []int) []int {
 
 func permKey(p []int) string { return fmt.Sprint(p) }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // toLayout returns the index of an ir node holding runtime value v in
 // layout want, adding a transpose after v's node when its layout differs
 // (a reshape when only size-1 axes move). The added node takes v's
@@ -149,7 +138,7 @@ func (b *builder) toLayout(v *value, want []int) (int, error) {
 	if v.batchT {
 		return -1, fmt.Errorf("the batch axis is transposed away from axis 0")
 	}
-	if equalInts(v.perm, want) {
+	if slices.Equal(v.perm, want) {
 		return v.node, nil
 	}
 	key := permKey(want)
@@ -459,7 +448,7 @@ func irAxis(v *value, a int) int {
 func layoutParam(v *value, data []float64, pshape []int) ([]float64, []int, error) {
 	full := append([]int{1}, v.shape...)
 	bs, err := broadcastShape(full, pshape)
-	if err != nil || !equalInts(bs, full) {
+	if err != nil || !slices.Equal(bs, full) {
 		return nil, nil, fmt.Errorf("constant of shape %v does not broadcast to the tensor's shape %v", pshape, full)
 	}
 	ps := make([]int, len(full))

@@ -7,6 +7,7 @@ package onnx
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nnhls/nnhls/ir"
 )
@@ -29,7 +30,7 @@ func readWindow(c *nctx, spatial []int, k []int) (*window, error) {
 		return nil, err
 	}
 	switch {
-	case ks != nil && k != nil && !equalInts(ks, k):
+	case ks != nil && k != nil && !slices.Equal(ks, k):
 		return nil, fmt.Errorf("kernel_shape %v differs from the weight's window %v", ks, k)
 	case ks == nil && k == nil:
 		return nil, fmt.Errorf("no kernel_shape")

@@ -9,6 +9,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/nnhls/nnhls/ir"
 )
@@ -112,7 +113,7 @@ func mergeRuntime(c *nctx) (*value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !equalInts(v.shape, first.shape) {
+		if !slices.Equal(v.shape, first.shape) {
 			return nil, fmt.Errorf("input shapes %v and %v differ; nnhls does not broadcast between tensors", first.shape, v.shape)
 		}
 		i, err := c.b.toLayout(v, first.perm)

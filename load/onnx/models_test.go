@@ -8,6 +8,7 @@ package onnx
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -292,7 +293,7 @@ func TestQuantizedWeights(t *testing.T) {
 			if tt.perm != nil {
 				data, shape = transpose(data, shape, tt.perm)
 			}
-			if !equalInts(shape, w.Shape) {
+			if !slices.Equal(shape, w.Shape) {
 				t.Fatalf("shape %v, reference %v", w.Shape, shape)
 			}
 			for k := range data {

@@ -11,6 +11,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/nnhls/nnhls/ir"
 	"github.com/nnhls/nnhls/quant"
@@ -56,7 +57,7 @@ func (q *constQuant) spec(final []int) *quant.Spec {
 	if q.zero != nil && !allEqual(q.zero, 0) {
 		zp, zs = compress(q.zero, final)
 	}
-	if !equalInts(ss, zs) {
+	if !slices.Equal(ss, zs) {
 		bs, err := broadcastShape(ss, zs)
 		if err != nil {
 			return nil
@@ -91,7 +92,7 @@ func quantParam(c *nctx, k int, full []int, what string) (param, error) {
 	if err != nil {
 		return param{}, fmt.Errorf("%s: %w", what, err)
 	}
-	if bs, err := broadcastShape(full, p.shape); err != nil || !equalInts(bs, full) {
+	if bs, err := broadcastShape(full, p.shape); err != nil || !slices.Equal(bs, full) {
 		return param{}, fmt.Errorf("%s of shape %v does not broadcast to the input's shape %v", what, p.shape, full)
 	}
 	ps := make([]int, len(full))
@@ -163,7 +164,7 @@ func finishQuant(c *nctx, x *value, s *quant.Spec, sc, zp param) (*value, error)
 		if s.ZeroPoint, zs, err = layoutParam(x, zp.data, zp.shape); err != nil {
 			return nil, fmt.Errorf("zero point: %w", err)
 		}
-		if !equalInts(ss, zs) {
+		if !slices.Equal(ss, zs) {
 			bs, err := broadcastShape(ss, zs)
 			if err != nil {
 				return nil, err
@@ -503,7 +504,7 @@ func sameConst(a, b *constant) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if !equalInts(a.shape, b.shape) || len(a.data) != len(b.data) {
+	if !slices.Equal(a.shape, b.shape) || len(a.data) != len(b.data) {
 		return false
 	}
 	for i := range a.data {

@@ -7,6 +7,7 @@ package onnx
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/nnhls/nnhls/ir"
@@ -37,18 +38,6 @@ func runOne(t *testing.T, data []byte, x []float64) ([]float64, *ir.Graph) {
 		t.Fatal(err)
 	}
 	return outs[g.Outputs[0]], g
-}
-
-func sameSlice(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestQuantVariants(t *testing.T) {
@@ -99,7 +88,7 @@ func TestQuantVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			y, g := runOne(t, tt.model, tt.x)
-			if !sameSlice(y, tt.y) {
+			if !slices.Equal(y, tt.y) {
 				t.Errorf("got %v, want %v", y, tt.y)
 			}
 			q := g.Nodes[1].Quantizer("activation")
@@ -119,7 +108,7 @@ func TestBipolarQuant(t *testing.T) {
 	negZero := math.Copysign(0, -1)
 	y, _ := runOne(t, g.bytes(), []float64{0, negZero, -1e-9, 3})
 	// x ≥ 0 gives +scale, -0 included.
-	if want := []float64{0.5, 0.5, -0.5, 0.5}; !sameSlice(y, want) {
+	if want := []float64{0.5, 0.5, -0.5, 0.5}; !slices.Equal(y, want) {
 		t.Errorf("got %v, want %v", y, want)
 	}
 }
@@ -143,7 +132,7 @@ func TestTrunc(t *testing.T) {
 			g.nodes = [][]byte{nd("Trunc", qdom, "tr", []string{"x", "s", "z", "ib", "ob"}, []string{"y"}, aStr("rounding_mode", tt.mode))}
 			// 1.0 is u = 8, w = 2 exactly; -1.0 is w = -2.
 			y, _ := runOne(t, g.bytes(), []float64{-0.375, 0.25, 1.0, -1.0})
-			if !sameSlice(y, tt.want) {
+			if !slices.Equal(y, tt.want) {
 				t.Errorf("got %v, want %v", y, tt.want)
 			}
 		})
@@ -183,7 +172,7 @@ func TestQCDQ(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			y, g := runOne(t, tt.model, tt.x)
-			if !sameSlice(y, tt.y) {
+			if !slices.Equal(y, tt.y) {
 				t.Errorf("got %v, want %v", y, tt.y)
 			}
 			if len(g.Nodes) != 2 || g.Nodes[1].Op != ir.OpQuant {
@@ -219,17 +208,17 @@ func TestQuantizedWeightFold(t *testing.T) {
 	// 40 -> 7 (1.75). Row 2: 2.4 -> 2 (0.25), -0.56 -> -1 (-0.125).
 	// Kernel [in, out] = transpose.
 	want := []float64{0.5, 0.25, 0.25, -0.5, 1.75, -0.125}
-	if k := d.Weight("kernel"); k == nil || !sameSlice(k.Data, want) || !equalInts(k.Shape, []int{2, 3}) {
+	if k := d.Weight("kernel"); k == nil || !slices.Equal(k.Data, want) || !slices.Equal(k.Shape, []int{2, 3}) {
 		t.Fatalf("kernel %v, want %v", k, want)
 	}
 	q := d.Quantizer("kernel")
-	if q == nil || !equalInts(q.ScaleShape, []int{1, 3}) || !sameSlice(q.Scale, []float64{0.5, 0.25, 0.125}) || q.ZeroPoint != nil {
+	if q == nil || !slices.Equal(q.ScaleShape, []int{1, 3}) || !slices.Equal(q.Scale, []float64{0.5, 0.25, 0.125}) || q.ZeroPoint != nil {
 		t.Fatalf("kernel quantizer %v (scale shape %v)", q, q.ScaleShape)
 	}
 	// The spec reproduces the folded values from the raw weights.
 	raw := []float64{0.3, 0.3, 0.3, -0.3, 10, -0.07}
 	y, _, err := q.Apply(raw, []int{2, 3})
-	if err != nil || !sameSlice(y, want) {
+	if err != nil || !slices.Equal(y, want) {
 		t.Errorf("Apply: %v, %v", y, err)
 	}
 }

@@ -8,6 +8,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/nnhls/nnhls/ir"
@@ -26,7 +27,7 @@ func reshapeTo(c *nctx, x *value, shape []int) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if equalInts(shape, x.shape) {
+	if slices.Equal(shape, x.shape) {
 		return c.result(src, shape, id), nil
 	}
 	n := &ir.Node{Op: ir.OpReshape, Shape: append([]int(nil), shape...)}
